@@ -129,7 +129,6 @@ def test_chunked_gram_equals_unchunked_and_is_symmetric(name, monkeypatch):
     full = KERNELS[name].gram(X)
     import levrf.kernels._gram as g
 
-    monkeypatch.setattr(g, "GRAM_CHUNK", 5)
     monkeypatch.setattr(g.chunked_gram, "__defaults__", (5,))
     chunked = KERNELS[name].gram(X)
     np.testing.assert_allclose(chunked, full, rtol=1e-12, atol=1e-12)

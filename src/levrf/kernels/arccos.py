@@ -32,23 +32,19 @@ class StandardNormalKernel(Kernel):
 
 def angular_gram(X, Y, same: bool, value) -> np.ndarray:
     """Chunked Gram of a kernel written as ``value(cos_theta, theta, dots, nx, ny)``."""
-    nx_all = np.sqrt(np.einsum("ij,ij->i", X, X))
-    ny = np.sqrt(np.einsum("ij,ij->i", Y, Y))
-    offset = [0]
+    nx = np.sqrt(np.einsum("ij,ij->i", X, X))
+    ny = nx if same else np.sqrt(np.einsum("ij,ij->i", Y, Y))
 
-    def block(Xb, Y):
-        start = offset[0]
-        nx = nx_all[start : start + Xb.shape[0]]
-        offset[0] += Xb.shape[0]
-        dots = Xb @ Y.T
-        cos = cosines(Xb, Y, nx, ny, dots)
-        if same:  # exact zeros on the diagonal angle
-            idx = np.arange(Xb.shape[0])
-            cos[idx, start + idx] = np.where(nx > 0, 1.0, cos[idx, start + idx])
+    def block(rows, cols):
+        dots = X[rows] @ Y[cols].T
+        cos = cosines(dots, nx[rows], ny[cols])
+        if same:  # the diagonal angle is exactly 0 for nonzero rows
+            idx = np.arange(rows.stop - rows.start)
+            cos[idx, idx + rows.start - cols.start] = np.where(nx[rows] > 0, 1.0, 0.0)
         theta = np.arccos(cos)
-        return value(cos, theta, dots, nx, ny)
+        return value(cos, theta, dots, nx[rows], ny[cols])
 
-    return chunked_gram(X, Y, block, symmetric=same)
+    return chunked_gram(X.shape[0], Y.shape[0], block, symmetric=same)
 
 
 def arccos0_value(cos, theta, dots, nx, ny):

@@ -67,19 +67,20 @@ class Gaussian(FourierKernel):
 
     def gram(self, X, Y=None):
         X, Y, same = validate_pair(X, Y)
-        ny = np.einsum("ij,ij->i", Y, Y)
+        nx = np.einsum("ij,ij->i", X, X)
+        ny = nx if same else np.einsum("ij,ij->i", Y, Y)
         c = -0.5 / self.bandwidth**2
 
-        def block(Xb, Y):
-            B = Xb @ Y.T
+        def block(rows, cols):
+            B = X[rows] @ Y[cols].T
             B *= -2.0
-            B += np.einsum("ij,ij->i", Xb, Xb)[:, None]
-            B += ny[None, :]
+            B += nx[rows, None]
+            B += ny[None, cols]
             np.maximum(B, 0.0, out=B)
             B *= c
             return np.exp(B, out=B)
 
-        K = chunked_gram(X, Y, block, symmetric=same)
+        K = chunked_gram(X.shape[0], Y.shape[0], block, symmetric=same)
         if same:
             np.fill_diagonal(K, 1.0)
         return K
@@ -113,9 +114,9 @@ class Laplacian(FourierKernel):
         X, Y, same = validate_pair(X, Y)
         s = self.scale
 
-        def block(Xb, Y):
-            D = cdist(Xb, Y, metric="cityblock")
+        def block(rows, cols):
+            D = cdist(X[rows], Y[cols], metric="cityblock")
             D *= -1.0 / s
             return np.exp(D, out=D)
 
-        return chunked_gram(X, Y, block, symmetric=same, chunk=512)
+        return chunked_gram(X.shape[0], Y.shape[0], block, symmetric=same)
