@@ -15,6 +15,8 @@ import time
 
 import numpy as np
 
+from ._validation import check_int
+
 
 def classical(kernel, X, n_components, alpha, rng, **params):
     """Classical random features: ``w_r ~ p`` i.i.d., ``c_r = 1`` (MATH.md section 2)."""
@@ -24,7 +26,44 @@ def classical(kernel, X, n_components, alpha, rng, **params):
     return W, np.ones(n_components), {"sampler": "classical"}
 
 
-SAMPLERS = {"classical": classical}
+def _resample(tau, n_components, rng):
+    """Sampling-importance-resampling from a pool: indices drawn prop. to tau, c^2 = mean(tau) / tau."""
+    tau = np.asarray(tau, dtype=np.float64)
+    total = tau.sum()
+    if not np.isfinite(total) or total <= 0:
+        raise RuntimeError("all leverage scores in the pool are zero; increase alpha or the pool size.")
+    idx = rng.choice(tau.size, size=n_components, replace=True, p=tau / total)
+    scales = np.sqrt(tau.mean() / tau[idx])
+    return idx, scales
+
+
+def exact_pool(kernel, X, n_components, alpha, rng, pool_size=None, K=None):
+    """Exact-pool resampling (MATH.md 5.1): a pool of ``pool_size`` draws from p, exact tau, SIR.
+
+    The self-normalized weights ``c^2 = mean_pool(tau) / tau`` make
+    ``E[Z Z^T] = K`` exactly for any pool size (the pool average of
+    ``Phi Phi^T`` is unbiased). Cost O(n^3 + pool_size n^2 d2).
+    """
+    from .leverage import ridge_leverage
+
+    if not kernel.has_exact_gram:
+        raise ValueError(
+            f"sampler 'exact-pool' needs the exact Gram of {kernel!r}, which it does not have; "
+            f"use sampler='approx-pool'."
+        )
+    pool_size = max(4 * n_components, 2048) if pool_size is None else check_int(pool_size, "pool_size")
+    W_pool = kernel.sample(pool_size, X.shape[1], rng)
+    tau = ridge_leverage(kernel, X, W_pool, alpha, K=K)
+    idx, scales = _resample(tau, n_components, rng)
+    return W_pool[idx], scales, {
+        "sampler": "exact-pool",
+        "pool_size": pool_size,
+        "s_q": float(tau.mean()),
+        "tau_max_over_mean": float(tau.max() / tau.mean()),
+    }
+
+
+SAMPLERS = {"classical": classical, "exact-pool": exact_pool}
 
 
 def draw_features(kernel, X, n_components: int, sampler: str, alpha, rng, params: dict | None = None):
