@@ -3,19 +3,31 @@
 See ``docs/MATH.md`` for what every function computes.
 """
 
-from . import kernels
+from . import kernels, samplers
 from .features import RandomFeatures
-from .leverage import feature_bound, ridge_leverage, spectral_error, statistical_dimension
+from .leverage import (
+    LeverageProfile,
+    approx_ridge_leverage,
+    feature_bound,
+    leverage_profile,
+    ridge_leverage,
+    spectral_error,
+    statistical_dimension,
+)
 from .ridge import KernelRidge
 
 __version__ = "0.1.0"
 
 __all__ = [
     "KernelRidge",
+    "LeverageProfile",
+    "approx_ridge_leverage",
+    "leverage_profile",
     "RandomFeatures",
     "__version__",
     "feature_bound",
     "kernels",
+    "samplers",
     "ridge_leverage",
     "spectral_error",
     "statistical_dimension",

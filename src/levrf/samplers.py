@@ -11,17 +11,17 @@ diagnostics recorded in ``RandomFeatures.sampler_info_``. Register new ones in
 
 from __future__ import annotations
 
+import inspect
 import time
 
 import numpy as np
+from scipy import linalg
 
 from ._validation import check_int
 
 
-def classical(kernel, X, n_components, alpha, rng, **params):
+def classical(kernel, X, n_components, alpha, rng):
     """Classical random features: ``w_r ~ p`` i.i.d., ``c_r = 1`` (MATH.md section 2)."""
-    if params:
-        raise TypeError(f"sampler 'classical' takes no sampler_params, got {sorted(params)}.")
     W = kernel.sample(n_components, X.shape[1], rng)
     return W, np.ones(n_components), {"sampler": "classical"}
 
@@ -46,11 +46,8 @@ def exact_pool(kernel, X, n_components, alpha, rng, pool_size=None, K=None):
     """
     from .leverage import ridge_leverage
 
-    if not kernel.has_exact_gram:
-        raise ValueError(
-            f"sampler 'exact-pool' needs the exact Gram of {kernel!r}, which it does not have; "
-            f"use sampler='approx-pool'."
-        )
+    _require_in_memory(X, "exact-pool")
+    _require_exact_gram(kernel, "exact-pool")
     pool_size = max(4 * n_components, 2048) if pool_size is None else check_int(pool_size, "pool_size")
     W_pool = kernel.sample(pool_size, X.shape[1], rng)
     tau = ridge_leverage(kernel, X, W_pool, alpha, K=K)
@@ -63,15 +60,313 @@ def exact_pool(kernel, X, n_components, alpha, rng, pool_size=None, K=None):
     }
 
 
-SAMPLERS = {"classical": classical, "exact-pool": exact_pool}
+def _require_in_memory(X, sampler):
+    from ._chunks import is_dask_array
+
+    if is_dask_array(X):
+        raise ValueError(
+            f"sampler {sampler!r} needs the data in memory; for dask arrays use sampler='approx-pool' "
+            f"(or 'leverage', which picks it), or 'classical'."
+        )
+
+
+def _require_exact_gram(kernel, sampler):
+    if not kernel.has_exact_gram:
+        raise ValueError(
+            f"sampler {sampler!r} needs the exact Gram of {kernel!r}, which it does not have; "
+            f"use sampler='approx-pool'."
+        )
+
+
+def approx_pool(kernel, X, n_components, alpha, rng, pool_size=None, m0=None, batch_size=8192):
+    """Approximate-pool resampling (MATH.md 5.2): SIR with tau from the Woodbury form over m0 features.
+
+    Linear in n; streams over row blocks and accepts dask arrays. The
+    self-normalized weights cancel the scale inflation of tau at small m0,
+    and keep ``E[Z Z^T] = K`` exactly (the pool and the pilot are independent).
+
+    Parameters
+    ----------
+    pool_size : int, default ``max(4 m, 2048)``
+    m0 : int, default ``max(256, m)`` capped so that ``m0 d2 <= 4096``
+    """
+    from .leverage import approx_ridge_leverage
+
+    d2 = kernel.output_dim(X.shape[1])
+    pool_size = max(4 * n_components, 2048) if pool_size is None else check_int(pool_size, "pool_size")
+    if m0 is None:
+        m0 = int(min(max(256, n_components), max(16, 4096 // d2)))
+    m0 = check_int(m0, "m0")
+    W0 = kernel.sample(m0, X.shape[1], rng)
+    W_pool = kernel.sample(pool_size, X.shape[1], rng)
+    tau, ainfo = approx_ridge_leverage(kernel, X, W_pool, alpha, W0=W0, batch_size=batch_size)
+    idx, scales = _resample(tau, n_components, rng)
+    info = {
+        "sampler": "approx-pool",
+        "pool_size": pool_size,
+        "s_q": float(tau.mean()),
+        "tau_max_over_mean": float(tau.max() / tau.mean()),
+        **ainfo,
+    }
+    return W_pool[idx], scales, info
+
+
+# ----------------------------------------------------------------- proposals
+def _half_space_mixture(X, weights, n, rng):
+    """Draw n from ``sum_i pi_i N(0, I) restricted to {w.x_i >= 0}`` (pi prop. to weights).
+
+    Zero rows (always active under step(0) = 1) use N(0, I) itself.
+    """
+    pi = weights / weights.sum()
+    idx = rng.choice(X.shape[0], size=n, p=pi)
+    W = rng.standard_normal((n, X.shape[1]))
+    dots = np.einsum("ij,ij->i", W, X[idx])
+    W[dots < 0] *= -1.0
+    return W
+
+
+def _chi3_along(U, n, rng, two_sided):
+    """Draw n from ``N(0, I)`` with the coordinate along unit row ``U[k]`` replaced by a chi_3.
+
+    ``U`` is (n, d) of unit directions (one per draw). The density is
+    prop. to ``p(w) (u.w)^2``, restricted to ``u.w > 0`` unless two_sided.
+    """
+    G = rng.standard_normal((n, U.shape[1]))
+    G -= np.einsum("ij,ij->i", G, U)[:, None] * U
+    t = np.sqrt(rng.chisquare(3, size=n))
+    if two_sided:
+        t *= rng.choice([-1.0, 1.0], size=n)
+    return G + t[:, None] * U
+
+
+def _relu_mixture(X, n, rng):
+    """Draw n from the density prop. to ``p(w) sum_i relu(w.x_i)^2`` (mixture over i, weight |x_i|^2)."""
+    sq = np.einsum("ij,ij->i", X, X)
+    nz = sq > 0
+    Xn, sqn = X[nz], sq[nz]
+    idx = rng.choice(Xn.shape[0], size=n, p=sqn / sqn.sum())
+    U = Xn[idx] / np.sqrt(sqn[idx])[:, None]
+    return _chi3_along(U, n, rng, two_sided=False)
+
+
+def _propose(kernel, X, n, rng):
+    """Draw n proposals prop. to ``p(w) |Phi(w)|_F^2`` (MATH.md 5.3); Fourier: p itself."""
+    fam = kernel.family
+    if fam == "fourier":
+        return kernel.sample(n, X.shape[1], rng)
+    sq = np.einsum("ij,ij->i", X, X)
+    if fam == "step":
+        return _half_space_mixture(X, sq, n, rng)
+    if fam == "sign":
+        return _half_space_mixture(X, np.where(sq > 0, 0.5, 1.0), n, rng)
+    if fam == "relu":
+        return _relu_mixture(X, n, rng)
+    raise ValueError(
+        f"sampler 'rejection' has no proposal for {kernel!r} (family {fam!r}); it supports Fourier, "
+        f"step (ntk), arccos0 and arccos1 features. Use sampler='exact-pool' or 'approx-pool'."
+    )
+
+
+def _expected_phi_sq(kernel, X):
+    """``E_p |Phi(w)|_F^2`` in closed form, for the families with a proposal."""
+    sq = np.einsum("ij,ij->i", X, X)
+    fam = kernel.family
+    if fam == "fourier":
+        return float(X.shape[0])
+    if fam in ("step", "relu"):
+        return float(sq.sum() / 2)
+    if fam == "sign":
+        return float(np.sum(np.where(sq > 0, 0.5, 1.0)))
+    return None
+
+
+def rejection(kernel, X, n_components, alpha, rng, max_proposals=200_000, K=None):
+    """Exact rejection sampling from the leverage distribution q (MATH.md 5.3).
+
+    Proposes from ``p B / E_p[B]`` with ``B = |Phi(w)|_F^2 / lambda >= tau`` and
+    accepts with probability ``tau / B``; accepted draws follow q exactly, with
+    weights ``c^2 = s_lambda / tau``. Refuses when the expected number of
+    proposals, ``m E_p[B] / s_lambda``, exceeds ``max_proposals``.
+    """
+    from .leverage import _regularized_cholesky, ridge_leverage, statistical_dimension
+
+    _require_in_memory(X, "rejection")
+    _require_exact_gram(kernel, "rejection")
+    if _expected_phi_sq(kernel, X) is None:
+        _propose(kernel, X, 1, rng)  # raises the explanatory error
+    K = kernel.gram(X) if K is None else K
+    s_lam = statistical_dimension(K, alpha)
+    EB = _expected_phi_sq(kernel, X) / alpha
+    rate = s_lam / EB
+    expected = n_components / rate
+    if expected > max_proposals:
+        raise ValueError(
+            f"sampler 'rejection' would need about {expected:,.0f} proposals (acceptance rate "
+            f"{rate:.2e}): alpha={alpha:g} is small relative to the data. Use sampler='exact-pool' "
+            f"or 'approx-pool', raise alpha, or raise sampler_params={{'max_proposals': ...}}."
+        )
+    _regularized_cholesky(K, alpha)  # clear error early if K + alpha I is singular
+    accepted, taus, n_prop = [], [], 0
+    need = n_components
+    while need > 0:
+        batch = int(min(max(64, 1.2 * need / rate), 4 * max_proposals))
+        Wp = _propose(kernel, X, batch, rng)
+        tau = ridge_leverage(kernel, X, Wp, alpha, K=K)
+        B = kernel.phi_sq_norms(X, Wp) / alpha
+        ok = rng.uniform(size=batch) * B < tau
+        n_prop += batch
+        accepted.append(Wp[ok][:need])
+        taus.append(tau[ok][:need])
+        need -= min(need, int(ok.sum()))
+        if n_prop > 10 * max_proposals:
+            raise RuntimeError("rejection sampling used 10x its proposal budget; use sampler='exact-pool'.")
+    W = np.vstack(accepted)
+    tau = np.concatenate(taus)
+    return W, np.sqrt(s_lam / tau), {
+        "sampler": "rejection",
+        "s_q": float(s_lam),
+        "s_lambda": float(s_lam),
+        "acceptance_rate": float(n_components / n_prop),
+        "expected_acceptance_rate": float(rate),
+        "n_proposals": int(n_prop),
+    }
+
+
+# ------------------------------------------------------------- bound densities
+def _relu_eigen_mixture(X, n, rng):
+    """Draw n from ``p(w) w^T X^T X w / tr(X^T X)``: eigen-mixture, two-sided chi_3 along v_k (MATH.md 5.4)."""
+    ev, V = linalg.eigh(X.T @ X)
+    ev = np.clip(ev, 0.0, None)
+    k = rng.choice(ev.size, size=n, p=ev / ev.sum())
+    return _chi3_along(V[:, k].T.copy(), n, rng, two_sided=True)
+
+
+def _fourier_box(kernel, X, alpha, box_weight, half_width):
+    n, d = X.shape
+    base = kernel.bandwidth if hasattr(kernel, "bandwidth") else kernel.scale
+    L = half_width if half_width is not None else np.sqrt(2.0 * np.log(max(n / alpha, np.e))) / base
+    a = box_weight
+    if not 0 <= a < 1:
+        raise ValueError(f"box_weight must be in [0, 1), got {a}.")
+    return float(L), float(a)
+
+
+def bound(kernel, X, n_components, alpha, rng, box_weight=0.5, half_width=None):
+    """Closed-form upper-bound densities ``qt >= q_lambda`` sampled exactly (MATH.md 5.4).
+
+    * arccos1 (ReLU): ``qt prop. to p(w) w^T X^T X w`` (eigen-mixture), ``c^2 = tr(X^T X) / w^T X^T X w``.
+    * ntk (step) and arccos0: ``qt prop. to p(w) |Phi(w)|_F^2`` (half-space mixture),
+      ``c^2 = E_p|Phi|_F^2 / |Phi(w)|_F^2``.
+    * ntk-full: ``qt prop. to p(w) (sum_i |x_i|^2 step(w.x_i) + w^T X^T X w)``, both mixtures.
+    * Fourier kernels (AKM+17): ``q = box_weight Uniform([-L, L]^d) + (1 - box_weight) p`` with
+      ``L = sqrt(2 ln(n / lambda)) / bandwidth`` by default; ``c^2 = p / q``.
+
+    ``s_q`` reported is ``int qt`` (an upper bound of the effective ``s_qt``).
+    """
+    _require_in_memory(X, "bound")
+    fam = kernel.family
+    n, d = X.shape
+    sq = np.einsum("ij,ij->i", X, X)
+    if fam == "relu":
+        W = _relu_eigen_mixture(X, n_components, rng)
+        A = X.T @ X
+        quad = np.einsum("ij,jk,ik->i", W, A, W)
+        tr = float(np.trace(A))
+        return W, np.sqrt(tr / quad), {"sampler": "bound", "s_q": tr / alpha, "density": "p(w) w'X'Xw"}
+    if fam in ("step", "sign"):
+        W = _propose(kernel, X, n_components, rng)
+        E = _expected_phi_sq(kernel, X)
+        return W, np.sqrt(E / kernel.phi_sq_norms(X, W)), {
+            "sampler": "bound",
+            "s_q": E / alpha,
+            "density": "p(w) |Phi(w)|_F^2",
+        }
+    if fam == "ntk-full":
+        e_step, e_relu = sq.sum() / 2, sq.sum()
+        from_step = rng.uniform(size=n_components) < e_step / (e_step + e_relu)
+        W = np.empty((n_components, d))
+        W[from_step] = _half_space_mixture(X, sq, int(from_step.sum()), rng)
+        W[~from_step] = _relu_eigen_mixture(X, int((~from_step).sum()), rng)
+        S = (W @ X.T >= 0).astype(np.float64)
+        bval = S @ sq + np.einsum("ij,jk,ik->i", W, X.T @ X, W)
+        return W, np.sqrt((e_step + e_relu) / bval), {
+            "sampler": "bound",
+            "s_q": float((e_step + e_relu) / alpha),
+            "density": "p(w) (|Phi_step|^2 + w'X'Xw)",
+        }
+    if fam == "fourier":
+        L, a = _fourier_box(kernel, X, alpha, box_weight, half_width)
+        from_box = rng.uniform(size=n_components) < a
+        W = kernel.sample(n_components, d, rng)
+        W[from_box] = rng.uniform(-L, L, size=(int(from_box.sum()), d))
+        logp = kernel.log_density(W)
+        inside = np.all(np.abs(W) <= L, axis=1)
+        log_box = np.where(inside, np.log(a) - d * np.log(2 * L) if a > 0 else -np.inf, -np.inf)
+        logq = np.logaddexp(log_box, np.log1p(-a) + logp)
+        return W, np.exp(0.5 * (logp - logq)), {
+            "sampler": "bound",
+            "density": "AKM+17 box mixture",
+            "half_width": L,
+            "box_weight": a,
+            "s_q_bound": float(n / alpha / (1 - a)),
+        }
+    raise ValueError(
+        f"sampler 'bound' has no closed-form density for {kernel!r} (family {fam!r}); "
+        f"use sampler='exact-pool' or 'approx-pool'."
+    )
+
+
+# ------------------------------------------------------------------ automatic
+#: largest n for which "leverage" uses exact leverage scores (an n x n Gram and Cholesky)
+EXACT_MAX_N = 5000
+
+
+def leverage(kernel, X, n_components, alpha, rng, exact_max_n=EXACT_MAX_N, pool_size=None, m0=None):
+    """Pick a leverage sampler by problem size; the choice is recorded in ``sampler_info_``.
+
+    Exact-pool with a large pool (``max(16 m, 8192)``) when the exact Gram is
+    available and ``n <= exact_max_n`` (cost O(n^3 + pool n^2 d2)); otherwise
+    approx-pool (linear in n, streams, accepts dask arrays).
+    """
+    from ._chunks import is_dask_array
+
+    n = X.shape[0]
+    if kernel.has_exact_gram and not is_dask_array(X) and n <= exact_max_n:
+        pool = max(16 * n_components, 8192) if pool_size is None else pool_size
+        W, c, info = exact_pool(kernel, X, n_components, alpha, rng, pool_size=pool)
+        reason = f"n = {n} <= {exact_max_n} and the exact Gram is available"
+    else:
+        W, c, info = approx_pool(kernel, X, n_components, alpha, rng, pool_size=pool_size, m0=m0)
+        reason = "large n, dask input or no closed-form Gram"
+    info = {**info, "chosen": info["sampler"], "reason": reason, "sampler": "leverage"}
+    return W, c, info
+
+
+SAMPLERS = {
+    "classical": classical,
+    "exact-pool": exact_pool,
+    "approx-pool": approx_pool,
+    "rejection": rejection,
+    "bound": bound,
+    "leverage": leverage,
+}
+
 
 
 def draw_features(kernel, X, n_components: int, sampler: str, alpha, rng, params: dict | None = None):
     """Run the named sampler, timing it and checking what it returns."""
     if not isinstance(sampler, str) or sampler not in SAMPLERS:
         raise ValueError(f"sampler: unknown value {sampler!r}; choose one of {sorted(SAMPLERS)}.")
+    params = dict(params or {})
+    fn = SAMPLERS[sampler]
+    allowed = [p for p in inspect.signature(fn).parameters if p not in ("kernel", "X", "n_components", "alpha", "rng")]
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise TypeError(
+            f"sampler_params: {unknown} not understood by sampler {sampler!r}; it accepts {allowed or 'none'}."
+        )
     t0 = time.perf_counter()
-    W, scales, info = SAMPLERS[sampler](kernel, X, n_components, alpha, rng, **(params or {}))
+    W, scales, info = fn(kernel, X, n_components, alpha, rng, **params)
     info = dict(info)
     info.setdefault("sampler", sampler)
     info["time_s"] = time.perf_counter() - t0
