@@ -162,6 +162,7 @@ def approx_ridge_leverage(
     alpha,
     *,
     W0=None,
+    scales0=None,
     n_landmark_features: int = 256,
     random_state=None,
     batch_size: int = 8192,
@@ -191,6 +192,9 @@ def approx_ridge_leverage(
     alpha : float
     W0 : array of shape (m0, d), optional
         Pilot weights (drawn from p with ``random_state`` if omitted).
+    scales0 : array of shape (m0,), optional
+        Pilot scales ``c_r`` (a leverage-sampled pilot resolves ``K + lambda I``
+        with fewer features than a classical one).
     n_landmark_features : int
         ``m0`` when ``W0`` is not given.
 
@@ -228,7 +232,12 @@ def approx_ridge_leverage(
             raise ValueError("X contains NaN or infinity; clean or impute the data first.")
         return Xc
 
-    C = row_reduce(lambda Xc: (lambda Z: Z.T @ Z)(kern.feature_matrix(_finite(Xc.astype(np.float64)), W0)), [X], batch_size)
+    c0 = None if scales0 is None else np.asarray(scales0, dtype=np.float64)
+
+    def pilot(Xc):
+        return kern.feature_matrix(Xc, W0, c0)
+
+    C = row_reduce(lambda Xc: (lambda Z: Z.T @ Z)(pilot(_finite(Xc.astype(np.float64)))), [X], batch_size)
     S, R = linalg.eigh(C, check_finite=False)
     S = np.clip(S, 0.0, None)
     frac = S / (S + alpha)
@@ -247,7 +256,7 @@ def approx_ridge_leverage(
         def stats(Xc, Wc=Wc, mc=mc):
             Xc = Xc.astype(np.float64)
             P = kern.feature_matrix(Xc, Wc) * np.sqrt(mc)  # (nc, d2 * mc), unscaled phi
-            T = kern.feature_matrix(Xc, W0) @ Q  # (nc, r)
+            T = pilot(Xc) @ Q  # (nc, r)
             return T.T @ P, np.einsum("ij,ij->j", P, P)
 
         G, sq = row_reduce(stats, [X], batch_size)

@@ -26,37 +26,73 @@ def classical(kernel, X, n_components, alpha, rng):
     return W, np.ones(n_components), {"sampler": "classical"}
 
 
-def _resample(tau, n_components, rng):
-    """Sampling-importance-resampling from a pool: indices drawn prop. to tau, c^2 = mean(tau) / tau."""
+def _pool(kernel, pool_size, n_features, rng, widen, widen_weight):
+    """Draw a candidate pool from the defensive mixture ``g = (1 - b) p + b p_t``.
+
+    ``p_t`` is p scaled by ``widen`` (density ``p(w / t) / t^d``), ``b = widen_weight``.
+    Returns ``W`` (M, d) and ``log(p / g)`` (M,). Leverage distributions put
+    much of their mass in the tails of p when ``n / (lambda s_lambda)`` is large
+    (tau rises to ``|Phi|^2 / lambda`` where K has no spectrum), which a pool
+    drawn from p alone covers with a handful of candidates that SIR then
+    duplicates; the wide component covers those tails, and ``p / g <= 1 / (1 - b)``
+    keeps the importance ratios bounded. ``widen_weight=0`` is the plain pool of MATH.md 5.1.
+    """
+    if not 0 <= widen_weight < 1:
+        raise ValueError(f"widen_weight must be in [0, 1), got {widen_weight}.")
+    if widen < 1:
+        raise ValueError(f"widen must be >= 1, got {widen}.")
+    W = kernel.sample(pool_size, n_features, rng)
+    if widen_weight == 0 or widen == 1:
+        return W, np.zeros(pool_size)
+    wide = rng.uniform(size=pool_size) < widen_weight
+    W[wide] *= widen
+    logp = kernel.log_density(W)
+    logpt = kernel.log_density(W / widen) - n_features * np.log(widen)
+    logg = np.logaddexp(np.log1p(-widen_weight) + logp, np.log(widen_weight) + logpt)
+    return W, logp - logg
+
+
+def _resample(tau, n_components, rng, log_ratio=None):
+    """Sampling-importance-resampling (MATH.md 5.1, with a pool drawn from g).
+
+    Resamples indices with probability prop. to ``r = (p / g) tau`` and sets
+    ``c^2 = mean_pool(r) / tau``; ``mean_pool(r)`` estimates ``s_lambda`` and
+    ``E[Z Z^T] = E_g[(p / g) Phi Phi^T] = K`` exactly for any pool size.
+    Returns the indices, the scales and ``mean_pool(r)``.
+    """
     tau = np.asarray(tau, dtype=np.float64)
-    total = tau.sum()
+    if log_ratio is None:
+        r = tau
+    else:
+        r = tau * np.exp(log_ratio)
+    total = r.sum()
     if not np.isfinite(total) or total <= 0:
         raise RuntimeError("all leverage scores in the pool are zero; increase alpha or the pool size.")
-    idx = rng.choice(tau.size, size=n_components, replace=True, p=tau / total)
-    scales = np.sqrt(tau.mean() / tau[idx])
-    return idx, scales
+    idx = rng.choice(r.size, size=n_components, replace=True, p=r / total)
+    s_hat = r.mean()
+    return idx, np.sqrt(s_hat / tau[idx]), float(s_hat)
 
 
-def exact_pool(kernel, X, n_components, alpha, rng, pool_size=None, K=None):
-    """Exact-pool resampling (MATH.md 5.1): a pool of ``pool_size`` draws from p, exact tau, SIR.
+def exact_pool(kernel, X, n_components, alpha, rng, pool_size=None, widen=2.0, widen_weight=0.5, K=None):
+    """Exact-pool resampling (MATH.md 5.1): a pool of candidates, exact tau, SIR.
 
-    The self-normalized weights ``c^2 = mean_pool(tau) / tau`` make
-    ``E[Z Z^T] = K`` exactly for any pool size (the pool average of
-    ``Phi Phi^T`` is unbiased). Cost O(n^3 + pool_size n^2 d2).
+    The pool comes from the defensive mixture of :func:`_pool` (half from p,
+    half from p widened by 2, by default); the self-normalized weights make
+    ``E[Z Z^T] = K`` exactly for any pool size. Cost O(n^3 + pool_size n^2 d2).
     """
     from .leverage import ridge_leverage
 
     _require_in_memory(X, "exact-pool")
     _require_exact_gram(kernel, "exact-pool")
     pool_size = max(4 * n_components, 2048) if pool_size is None else check_int(pool_size, "pool_size")
-    W_pool = kernel.sample(pool_size, X.shape[1], rng)
+    W_pool, log_ratio = _pool(kernel, pool_size, X.shape[1], rng, widen, widen_weight)
     tau = ridge_leverage(kernel, X, W_pool, alpha, K=K)
-    idx, scales = _resample(tau, n_components, rng)
+    idx, scales, s_hat = _resample(tau, n_components, rng, log_ratio)
     return W_pool[idx], scales, {
         "sampler": "exact-pool",
         "pool_size": pool_size,
-        "s_q": float(tau.mean()),
-        "tau_max_over_mean": float(tau.max() / tau.mean()),
+        "s_q": s_hat,
+        "unique_fraction": float(np.unique(idx).size / n_components),
     }
 
 
@@ -78,7 +114,19 @@ def _require_exact_gram(kernel, sampler):
         )
 
 
-def approx_pool(kernel, X, n_components, alpha, rng, pool_size=None, m0=None, batch_size=8192):
+def approx_pool(
+    kernel,
+    X,
+    n_components,
+    alpha,
+    rng,
+    pool_size=None,
+    m0=None,
+    n_stages=3,
+    widen=2.0,
+    widen_weight=0.5,
+    batch_size=8192,
+):
     """Approximate-pool resampling (MATH.md 5.2): SIR with tau from the Woodbury form over m0 features.
 
     Linear in n; streams over row blocks and accepts dask arrays. The
@@ -89,6 +137,11 @@ def approx_pool(kernel, X, n_components, alpha, rng, pool_size=None, m0=None, ba
     ----------
     pool_size : int, default ``max(4 m, 2048)``
     m0 : int, default ``max(256, m)`` capped so that ``m0 d2 <= 4096``
+    n_stages : int, default 3
+        Stage 1 uses a classical pilot; each later stage resamples its pilot
+        from the previous stage's pool by SIR (a leverage-sampled pilot
+        resolves ``K + lambda I`` far better at small lambda). One pass over X
+        for the pilot Gram plus one per block of candidates, per stage.
     """
     from .leverage import approx_ridge_leverage
 
@@ -97,15 +150,21 @@ def approx_pool(kernel, X, n_components, alpha, rng, pool_size=None, m0=None, ba
     if m0 is None:
         m0 = int(min(max(256, n_components), max(16, 4096 // d2)))
     m0 = check_int(m0, "m0")
-    W0 = kernel.sample(m0, X.shape[1], rng)
-    W_pool = kernel.sample(pool_size, X.shape[1], rng)
-    tau, ainfo = approx_ridge_leverage(kernel, X, W_pool, alpha, W0=W0, batch_size=batch_size)
-    idx, scales = _resample(tau, n_components, rng)
+    n_stages = check_int(n_stages, "n_stages")
+    W0, c0 = kernel.sample(m0, X.shape[1], rng), None
+    for stage in range(n_stages):
+        W_pool, log_ratio = _pool(kernel, pool_size, X.shape[1], rng, widen, widen_weight)
+        tau, ainfo = approx_ridge_leverage(kernel, X, W_pool, alpha, W0=W0, scales0=c0, batch_size=batch_size)
+        if stage < n_stages - 1:
+            idx0, c0, _ = _resample(tau, m0, rng, log_ratio)
+            W0 = W_pool[idx0]
+    idx, scales, s_hat = _resample(tau, n_components, rng, log_ratio)
     info = {
         "sampler": "approx-pool",
         "pool_size": pool_size,
-        "s_q": float(tau.mean()),
-        "tau_max_over_mean": float(tau.max() / tau.mean()),
+        "s_q": s_hat,
+        "unique_fraction": float(np.unique(idx).size / n_components),
+        "n_stages": n_stages,
         **ainfo,
     }
     return W_pool[idx], scales, info
@@ -324,17 +383,28 @@ EXACT_MAX_N = 5000
 def leverage(kernel, X, n_components, alpha, rng, exact_max_n=EXACT_MAX_N, pool_size=None, m0=None):
     """Pick a leverage sampler by problem size; the choice is recorded in ``sampler_info_``.
 
-    Exact-pool with a large pool (``max(16 m, 8192)``) when the exact Gram is
-    available and ``n <= exact_max_n`` (cost O(n^3 + pool n^2 d2)); otherwise
-    approx-pool (linear in n, streams, accepts dask arrays).
+    With the data in memory, a closed-form Gram and ``n <= exact_max_n``:
+    exact rejection sampling when its expected number of proposals is at most
+    the pool size ``max(16 m, 8192)`` (same cost, exact law), else exact-pool
+    with that pool. Otherwise approx-pool (linear in n, streams, accepts dask).
     """
     from ._chunks import is_dask_array
+    from .leverage import statistical_dimension
 
     n = X.shape[0]
     if kernel.has_exact_gram and not is_dask_array(X) and n <= exact_max_n:
-        pool = max(16 * n_components, 8192) if pool_size is None else pool_size
-        W, c, info = exact_pool(kernel, X, n_components, alpha, rng, pool_size=pool)
-        reason = f"n = {n} <= {exact_max_n} and the exact Gram is available"
+        pool = max(16 * n_components, 8192) if pool_size is None else check_int(pool_size, "pool_size")
+        K = kernel.gram(X)
+        E = _expected_phi_sq(kernel, X)
+        expected = None
+        if E is not None:
+            expected = n_components * (E / alpha) / statistical_dimension(K, alpha)
+        if expected is not None and expected <= pool:
+            W, c, info = rejection(kernel, X, n_components, alpha, rng, max_proposals=pool, K=K)
+            reason = f"exact rejection: about {expected:,.0f} proposals expected (<= pool size {pool})"
+        else:
+            W, c, info = exact_pool(kernel, X, n_components, alpha, rng, pool_size=pool, K=K)
+            reason = f"n = {n} <= {exact_max_n} with a closed-form Gram; rejection too costly or unavailable"
     else:
         W, c, info = approx_pool(kernel, X, n_components, alpha, rng, pool_size=pool_size, m0=m0)
         reason = "large n, dask input or no closed-form Gram"
