@@ -14,7 +14,7 @@ from .leverage import (
     spectral_error,
     statistical_dimension,
 )
-from .ridge import KernelRidge
+from .ridge import KernelRidge, RandomFeatureRidge
 
 __version__ = "0.1.0"
 
@@ -24,6 +24,7 @@ __all__ = [
     "approx_ridge_leverage",
     "leverage_profile",
     "RandomFeatures",
+    "RandomFeatureRidge",
     "__version__",
     "feature_bound",
     "kernels",

@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._chunks import is_dask_array
 from ._validation import check_alpha, check_int
 from .kernels import get_kernel
 from .samplers import draw_features
@@ -81,7 +82,11 @@ class RandomFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         kernel = get_kernel(self.kernel, self.kernel_params)
         m = check_int(self.n_components, "n_components")
         alpha = check_alpha(self.alpha)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=True)
+        if is_dask_array(X):  # samplers stream over its row blocks; never loaded whole
+            X = check_dask_matrix(X)
+            self.n_features_in_ = int(X.shape[1])
+        else:
+            X = validate_data(self, X, dtype=[np.float64, np.float32], reset=True)
         rng = check_random_state(self.random_state)
         W, scales, info = draw_features(kernel, X, m, self.sampler, alpha, rng, self.sampler_params)
         self.kernel_ = kernel
@@ -95,6 +100,11 @@ class RandomFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
     def transform(self, X):
         """Feature matrix ``Z`` of shape (n, n_components * output_dim_), dtype of ``X``."""
         check_is_fitted(self)
+        if is_dask_array(X):  # lazy, blockwise over row chunks
+            X = check_dask_matrix(X, self)
+            return X.map_blocks(
+                _checked_block_features, self, dtype=X.dtype, chunks=(X.chunks[0], (self._n_features_out,))
+            )
         X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
         return self._features(X)
 
@@ -112,3 +122,29 @@ class RandomFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         tags.non_deterministic = False
         return tags
+
+
+def _checked_block_features(X, rf):
+    """Features of one dask block (``RandomFeatures.transform`` on dask input)."""
+    if not np.all(np.isfinite(X)):
+        raise ValueError("Input X contains NaN or infinity; clean or impute the data first.")
+    return rf._features(X)
+
+
+def check_dask_matrix(X, fitted=None):
+    """A 2-D float dask array with whole rows per block; checks the width against ``fitted``.
+
+    Finiteness is checked block by block when the blocks are computed.
+    """
+    if X.ndim != 2:
+        raise ValueError(f"Expected a 2D array for X, got a {X.ndim}-D dask array; reshape it to (n_samples, n_features).")
+    if any(np.isnan(c) for c in X.chunks[0]):
+        raise ValueError("X: dask array with unknown chunk sizes; call X.compute_chunk_sizes() first.")
+    if fitted is not None and X.shape[1] != fitted.n_features_in_:
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {type(fitted).__name__} is expecting "
+            f"{fitted.n_features_in_} features as input."
+        )
+    if X.dtype not in (np.float32, np.float64):
+        X = X.astype(np.float64)
+    return X.rechunk({1: -1})
