@@ -413,7 +413,7 @@ def cmd_equivalence(args) -> int:
 def cmd_demo(args) -> int:
     from .report import run_demo
 
-    run_demo(args.out, quick=args.quick, seed=args.seed, progress=_progress(args))
+    run_demo(args.out, quick=args.quick, seed=args.seed, progress=_progress(args), threads=args.threads)
     return 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -209,24 +208,6 @@ def ridge_sweep(Xtr, Ytr, Xte, Yte, kernel, alpha, ms, samplers, repeats, seed, 
 
 
 # -------------------------------------------------------------- (d), (e) network
-#: torch intra-op threads for the network runs: their matrices are small, and spin-waiting
-#: threads lose 10x and more on a machine whose cores are shared with other work
-NETWORK_THREADS = 1
-
-
-@contextmanager
-def torch_threads(n: int = NETWORK_THREADS):
-    """Run the block with ``n`` torch threads, restoring the previous count afterwards."""
-    import torch
-
-    old = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
-
-
 def step_size(X, alpha: float) -> float:
     """``1 / (lambda_max(K_ntk) + alpha)``: half the largest stable gradient-descent step (kappa = 1)."""
     from scipy import linalg

@@ -113,16 +113,15 @@ def network_section(Xtr, ytr, Xte, out, *, widths, seeds, alpha, steps, seed, pr
     Returns ``(markdown, EquivalenceResult, params)``.
     """
     lr = ex.step_size(Xtr, alpha)
-    with ex.torch_threads():
-        res = ex.network_sweep(Xtr, ytr, Xte, widths, seeds, alpha, lr, steps, progress=progress)
-        with ex.progress_bar(1, "trajectory panel", progress) as bar:
-            traj, ref = ex.trajectories(Xtr, ytr, Xte, max(widths), alpha, lr, steps, seed)
-            bar.update()
+    res = ex.network_sweep(Xtr, ytr, Xte, widths, seeds, alpha, lr, steps, progress=progress)
+    with ex.progress_bar(1, "trajectory panel", progress) as bar:
+        traj, ref = ex.trajectories(Xtr, ytr, Xte, max(widths), alpha, lr, steps, seed)
+        bar.update()
     plots.network_gap(res, os.path.join(out, "nn_gap.png"))
     plots.trajectories(traj, ref, os.path.join(out, "nn_trajectories.png"))
     params = {"network alpha": alpha, "kappa": 1.0, "lr": lr, "steps": steps, "horizon t": res.horizon,
               "alpha*t": res.alpha_t, "widths": list(widths), "network seeds": list(seeds),
-              "network n_train / n_test": f"{Xtr.shape[0]} / {Xte.shape[0]}", "torch threads": ex.NETWORK_THREADS}
+              "network n_train / n_test": f"{Xtr.shape[0]} / {Xte.shape[0]}"}
     slopes = [{"init": i, **{k: v for k, v in res.slopes[i].items()}} for i in res.inits]
     med = []
     for w in res.widths:
@@ -170,7 +169,7 @@ def network_section(Xtr, ytr, Xte, out, *, widths, seeds, alpha, steps, seed, pr
 
 # -------------------------------------------------------------------- demo
 def run_demo(out: str = "levrf-report", *, quick: bool = False, seed: int = 0, progress: bool = True,
-             config: dict | None = None) -> dict:
+             config: dict | None = None, threads: int | None = None) -> dict:
     """``levrf demo``: the paper's story on digits, written to ``out/report.md`` with PNG plots.
 
     Returns a dict with the report path, the summary rows and the wall time.
@@ -267,7 +266,7 @@ def run_demo(out: str = "levrf-report", *, quick: bool = False, seed: int = 0, p
     params = {
         "mode": "quick" if quick else "full", "seed": seed, "data": "scikit-learn digits (1797 x 64), "
         "centered by the training mean, unit-norm rows", "kernel": kernel, "alpha": alpha, **nn_params,
-        "wall time (s)": round(total, 1),
+        "threads (BLAS, torch)": threads or "library default", "wall time (s)": round(total, 1),
         "time per step (s)": ", ".join(f"{k} {v:.1f}" for k, v in timings.items()),
     }
     text = "\n".join([
