@@ -25,11 +25,11 @@ DEMO_CONFIGS = {
     "full": {
         "kernel": "ntk", "alpha": 0.1,
         "dim_ns": [100, 200, 400, 800, 1257], "dim_alphas": [1e-3, 1e-2, 1e-1, 1.0],
-        "spec_n": 400, "spec_ms": [16, 32, 64, 128, 256, 512], "spec_repeats": 3,
-        "ridge_n_train": 1257, "ridge_n_test": 540, "ridge_ms": [16, 32, 64, 128, 256, 512], "ridge_repeats": 2,
+        "spec_n": 400, "spec_ms": [16, 32, 64, 128, 256, 512], "spec_repeats": 5,
+        "ridge_n_train": 1257, "ridge_n_test": 540, "ridge_ms": [16, 32, 64, 128, 256, 512], "ridge_repeats": 3,
         "nn_n_train": 256, "nn_n_test": 128, "nn_widths": [128, 256, 512, 1024, 2048, 4096],
-        "nn_seeds": [0, 1, 2], "nn_steps": 100,
-        "sampler_params": {"approx-pool": {"pool_size": 1024, "m0": 32, "n_stages": 2}},
+        "nn_seeds": [0, 1, 2, 3, 4], "nn_steps": 100,
+        "sampler_params": {"approx-pool": {"pool_size": 512, "m0": 16, "n_stages": 1}},
     },
 }
 
