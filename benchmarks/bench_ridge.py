@@ -207,7 +207,7 @@ def accuracy(quick: bool) -> str:
         f"# Accuracy per feature: diamonds ({len(X):,} rows, {X.shape[1]} columns: {', '.join(cols)}; target log price)",
         "",
         f"train {len(Xtr):,} / test {len(Xte):,}; Gaussian kernel, bandwidth {bw:.3f} (median distance, "
-        f"standardized columns); alpha from {ALPHAS} by GCV (levrf) / efficient LOO (RidgeCV)",
+        f"standardized columns); alpha from {ALPHAS} by exact leave-one-out CV (levrf and RidgeCV alike)",
         "",
         "test RMSE (log price) by feature columns m:",
         "",

@@ -63,6 +63,12 @@ REF = "exact-pool (big pool)"
 M_CAP_K = 24  # grid index cap: m <= 8 * 2^12 = 32768
 #: proposal budget given to "rejection" (its default refusal threshold is 200,000)
 REJECTION_MAX_PROPOSALS = 32_768
+#: a sampler whose single fit takes longer than this (s) is dropped from the search (reported)
+FIT_TIME_CAP = 20.0
+
+
+class TooSlow(Exception):
+    pass
 
 
 def grid_m(k: int) -> int:
@@ -194,7 +200,12 @@ def search(draw, meter, n_seeds, k_start, log, k_cap):
             n_pass = sum(e <= EPS for e in lst)
             if early and (n_pass >= need or len(lst) - n_pass >= need):
                 break
+            t1 = time.perf_counter()
             W, c, _ = draw(grid_m(k), len(lst))
+            dt = time.perf_counter() - t1
+            if dt > FIT_TIME_CAP:
+                raise TooSlow(f"too slow for this benchmark: one fit took {dt:.0f} s at m = {grid_m(k)} "
+                              f"(cap {FIT_TIME_CAP:.0f} s)")
             lst.append(meter(W, c))
         return time.perf_counter() - t0
 
@@ -307,7 +318,7 @@ def run_case(case, target, args, log):
         draw = make_draw(name, kname, kparams, X, K, alpha, ref)
         try:
             res = search(draw, meter, args.seeds, k_ref, log, M_CAP_K)
-        except (ValueError, RuntimeError) as exc:
+        except (ValueError, RuntimeError, TooSlow) as exc:
             msg = str(exc).split(";")[0]
             log(f"    refused: {msg}")
             results[name] = {"m": None, "note": f"refused: {msg}"}
@@ -363,6 +374,18 @@ def case_rows(out):
                                           fit_note(name, r.get("info", {}))] if x),
         })
     return rows
+
+
+def case_report(o):
+    cols = ["sampler", "m for median eps <= 0.5", "bracket (m: median eps)", "classical / sampler",
+            "sampler / reference", "fit time at m (s)", "notes"]
+    return "\n".join([
+        f"### {o['case']}, s_lambda = {o['s_lambda']:.1f} (alpha = {o['alpha']:.4g})\n",
+        f"leverage_profile: sup tau / s_lambda = {o['profile'].sup_ratio:.3g}; {o['profile'].verdict}",
+        f"error check vs levrf.spectral_error: max abs difference {o['check']:.1e}; "
+        f"dense fallbacks {o['n_dense']}; case time {o['time_s']:.0f} s\n",
+        md_table(case_rows(o), cols) + "\n",
+    ])
 
 
 def summary_rows(outs):
@@ -467,19 +490,16 @@ def main():
                 for target in args.targets:
                     out = run_case(case, target, args, log)
                     outs.append(out)
-                    log(f"  case time {out['time_s']:.0f} s")
+                    log(f"  case time {out['time_s']:.0f} s\n")
+                    log(case_report(out))
+                    with open(path, "w") as f:  # partial results as they come
+                        f.write("\n".join(lines) + "\n")
         scale_rows = scale_part(args, log) if run_scale else None
     total = time.perf_counter() - t_start
 
     log("\n## Results\n")
     for o in outs:
-        log(f"### {o['case']}, s_lambda = {o['s_lambda']:.1f} (alpha = {o['alpha']:.4g})\n")
-        log(f"leverage_profile: sup tau / s_lambda = {o['profile'].sup_ratio:.3g}; {o['profile'].verdict}")
-        log(f"error check vs levrf.spectral_error: max abs difference {o['check']:.1e}; "
-            f"dense fallbacks {o['n_dense']}; case time {o['time_s']:.0f} s\n")
-        cols = ["sampler", "m for median eps <= 0.5", "bracket (m: median eps)", "classical / sampler",
-                "sampler / reference", "fit time at m (s)", "notes"]
-        log(md_table(case_rows(o), cols) + "\n")
+        log(case_report(o))
     if outs:
         log("### Summary: leverage_profile's prediction against the measured ratio\n")
         log(md_table(summary_rows(outs), ["case", "s_lambda", "alpha", "profile sup tau / s_lambda",

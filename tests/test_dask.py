@@ -61,7 +61,7 @@ def test_dask_alpha_list_and_multioutput(client):
         da.from_array(X, chunks=(300, 5)), da.from_array(Y, chunks=(300, 2))
     )
     assert est.alpha_ == ref.alpha_
-    np.testing.assert_allclose(est.gcv_scores_, ref.gcv_scores_, rtol=1e-8)
+    np.testing.assert_allclose(est.cv_scores_, ref.cv_scores_, rtol=1e-8)
     np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
 
 

@@ -107,15 +107,35 @@ def _gcv_by_hand(Z, Y, alphas):
 def test_gcv_matches_brute_force(solver):
     X, Y = _data(n=150, k=2)
     alphas = [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0]
-    est = RandomFeatureRidge("gaussian", 60, alpha=alphas, random_state=4, solver=solver).fit(X, Y)
+    est = RandomFeatureRidge("gaussian", 60, alpha=alphas, random_state=4, solver=solver,
+                             alpha_selection="gcv").fit(X, Y)
     Z = _features("gaussian", 60, X, 4)
     ref = _gcv_by_hand(Z, Y, alphas)
-    np.testing.assert_allclose(est.gcv_scores_, ref, rtol=1e-6)
+    np.testing.assert_allclose(est.cv_scores_, ref, rtol=1e-6)
     assert est.alpha_ == alphas[int(np.argmin(ref))]
     np.testing.assert_array_equal(est.alphas_, alphas)
     single = RandomFeatureRidge("gaussian", 60, alpha=est.alpha_, random_state=4, solver=solver).fit(X, Y)
     np.testing.assert_allclose(est.coef_, single.coef_, rtol=1e-6, atol=1e-9)
-    assert not hasattr(single, "gcv_scores_")
+    assert not hasattr(single, "cv_scores_")
+
+
+@pytest.mark.parametrize("solver", ["primal", "dual"])
+def test_leave_one_out_matches_literal_refits(solver):
+    """Exact LOO scores against n literal refits of scikit-learn's Ridge, each leaving one row out."""
+    X, Y = _data(n=40, k=2, seed=6)
+    X[0] *= 6.0  # an outlying, high-leverage row: where LOO and GCV differ
+    alphas = [1e-3, 1e-2, 0.1, 1.0]
+    est = RandomFeatureRidge("gaussian", 25, alpha=alphas, random_state=1, solver=solver).fit(X, Y)
+    Z = _features("gaussian", 25, X, 1)
+    ref = []
+    for a in alphas:
+        res = [Y[i] - Ridge(alpha=a, fit_intercept=False).fit(np.delete(Z, i, 0), np.delete(Y, i, 0)).predict(Z[i : i + 1])[0]
+               for i in range(len(X))]
+        ref.append(np.mean(np.square(res)))
+    np.testing.assert_allclose(est.cv_scores_, ref, rtol=1e-6)
+    assert est.alpha_ == alphas[int(np.argmin(ref))]
+    chunked = RandomFeatureRidge("gaussian", 25, alpha=alphas, random_state=1, solver=solver, batch_size=7).fit(X, Y)
+    np.testing.assert_allclose(chunked.cv_scores_, est.cv_scores_, rtol=1e-9)
 
 
 @pytest.mark.parametrize("kernel, m", [("gaussian", 100), ("ntk", 30), ("ntk-full", 30), ("arccos0", 80)])
@@ -123,7 +143,7 @@ def test_dual_equals_primal(kernel, m):
     X, Y = _data(n=120, d=5, k=2, seed=3)
     Xt = _data(n=30, d=5, seed=8)[0]
     fits = [RandomFeatureRidge(kernel, m, alpha=[0.01, 0.1, 1.0], random_state=1, solver=s).fit(X, Y) for s in ("primal", "dual")]
-    np.testing.assert_allclose(fits[0].gcv_scores_, fits[1].gcv_scores_, rtol=1e-8)
+    np.testing.assert_allclose(fits[0].cv_scores_, fits[1].cv_scores_, rtol=1e-8)
     np.testing.assert_allclose(fits[0].coef_, fits[1].coef_, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(fits[0].predict(Xt), fits[1].predict(Xt), rtol=1e-6, atol=1e-8)
 
@@ -206,6 +226,7 @@ def test_progress_bar(capsys):
         ({"sampling_alpha": -1.0}, ValueError, "sampling_alpha must be a finite number > 0"),
         ({"sampling_alpha": "always"}, ValueError, "sampling_alpha must be 'auto'"),
         ({"solver": "qr"}, ValueError, "solver must be 'auto', 'primal' or 'dual'"),
+        ({"alpha_selection": "kfold"}, ValueError, "alpha_selection must be 'loo' or 'gcv'"),
         ({"batch_size": 0}, ValueError, "batch_size must be an integer >= 1"),
         ({"sampler": "magic"}, ValueError, "sampler: unknown value 'magic'"),
         ({"kernel": "poly"}, ValueError, "unknown name 'poly'"),

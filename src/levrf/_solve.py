@@ -183,24 +183,20 @@ def gcv_scores(n: int, rss: np.ndarray, df: np.ndarray, n_outputs: int) -> np.nd
     return out
 
 
-def primal_path(G: np.ndarray, B: np.ndarray, yy: np.ndarray, n: int, alphas: np.ndarray):
-    """GCV over ``alphas`` from one eigendecomposition ``Z^T Z = V diag(s) V^T``.
-
-    With ``c = V^T Z^T Y``: ``beta(a) = V diag(1/(s+a)) c``, the residual sum of squares
-    ``RSS(a) = |Y|^2 - sum_j c_j^2 (s_j + 2a) / (s_j + a)^2`` and the degrees of freedom
-    ``df(a) = tr[Z (Z^T Z + a I)^{-1} Z^T] = sum_j s_j / (s_j + a)``.
-
-    Returns
-    -------
-    scores : ndarray of shape (n_alphas,)
-    best : int
-        Index of the smallest score (the first on ties).
-    beta : ndarray of shape (D, k)
-        Coefficients at ``alphas[best]``.
-    """
+def primal_eigen(G: np.ndarray, B: np.ndarray):
+    """``Z^T Z = V diag(s) V^T`` and ``C = V^T Z^T Y``: everything an alpha path needs (MATH.md 6)."""
     s, V = linalg.eigh(G, driver="evd", check_finite=False)
     s = np.clip(s, 0.0, None)
-    C = V.T @ B
+    return s, V, V.T @ B
+
+
+def primal_gcv(s: np.ndarray, C: np.ndarray, yy: np.ndarray, n: int, alphas: np.ndarray) -> np.ndarray:
+    """GCV scores over ``alphas`` from the eigendecomposition of ``Z^T Z``.
+
+    With ``beta(a) = V diag(1/(s+a)) c``: the residual sum of squares
+    ``RSS(a) = |Y|^2 - sum_j c_j^2 (s_j + 2a) / (s_j + a)^2`` and the degrees of freedom
+    ``df(a) = tr[Z (Z^T Z + a I)^{-1} Z^T] = sum_j s_j / (s_j + a)``.
+    """
     C2 = np.einsum("jk,jk->j", C, C)
     rss = np.empty(alphas.size)
     df = np.empty(alphas.size)
@@ -208,18 +204,48 @@ def primal_path(G: np.ndarray, B: np.ndarray, yy: np.ndarray, n: int, alphas: np
         f = 1.0 / (s + a)
         df[i] = np.sum(s * f)
         rss[i] = max(float(yy.sum() - np.sum(C2 * (s + 2 * a) * f * f)), 0.0)
-    scores = gcv_scores(n, rss, df, B.shape[1])
-    best = int(np.argmin(scores))
-    beta = V @ (C / (s + alphas[best])[:, None])
-    return scores, best, beta
+    return gcv_scores(n, rss, df, C.shape[1])
 
 
-def dual_path(K: np.ndarray, Y: np.ndarray, alphas: np.ndarray):
+class LeaveOneOut:
+    """Row-block reducer: sums of squared exact leave-one-out residuals for each alpha (MATH.md 6).
+
+    For a linear smoother the leave-one-out residual is ``e_i / (1 - h_ii)`` with
+    ``e = Y - Z beta(a)`` and ``h_ii = z_i^T (Z^T Z + a I)^{-1} z_i = sum_j (z_i.v_j)^2 / (s_j + a)``;
+    one more pass over the rows, ``P = Z_b V`` per block. Returns an array (n_alphas,).
+    """
+
+    def __init__(self, kernel, W, scales, batch_size, s, V, C, alphas):
+        self.kernel, self.W, self.scales, self.batch_size = kernel, W, scales, int(batch_size)
+        self.V, self.alphas = V, alphas
+        self.F = 1.0 / (s[:, None] + alphas[None, :])  # (D, A)
+        self.CF = (C[:, None, :] * self.F[:, :, None]).reshape(C.shape[0], -1)  # (D, A k)
+
+    def __call__(self, X, Y):
+        X = np.asarray(X, dtype=np.float64)
+        Y = np.asarray(Y, dtype=np.float64)
+        Y = Y[:, None] if Y.ndim == 1 else Y
+        out = np.zeros(self.alphas.size)
+        rows = _rows_per_block(self.V.shape[0], self.batch_size)
+        for s0 in range(0, X.shape[0], rows):
+            P = self.kernel.feature_matrix(X[s0 : s0 + rows], self.W, self.scales) @ self.V
+            Yb = Y[s0 : s0 + rows]
+            H = (P * P) @ self.F  # (b, A)
+            E = Yb[:, None, :] - (P @ self.CF).reshape(P.shape[0], self.alphas.size, -1)
+            E /= np.maximum(1.0 - H, 1e-12)[:, :, None]
+            out += np.einsum("bak,bak->a", E, E)
+        return out
+
+
+def dual_path(K: np.ndarray, Y: np.ndarray, alphas: np.ndarray, selection: str = "gcv"):
     """GCV over ``alphas`` in the dual, from ``Ktilde = U diag(e) U^T``.
 
     ``a(alpha) = U diag(1/(e+alpha)) U^T Y``; the residual is ``alpha (K + alpha I)^{-1} Y``,
     so ``RSS = sum_j (alpha c_j / (e_j + alpha))^2`` with ``c = U^T Y``, and
     ``df = sum_j e_j / (e_j + alpha)``: the same hat matrix as the primal.
+
+    With ``selection="loo"`` the scores are mean squared exact leave-one-out
+    residuals ``e_i / (1 - h_ii)``, ``h_ii = sum_j U_ij^2 e_j / (e_j + alpha)``.
 
     Returns ``(scores, best, dual_coef)`` with ``dual_coef`` of shape (n, k).
     """
@@ -228,9 +254,18 @@ def dual_path(K: np.ndarray, Y: np.ndarray, alphas: np.ndarray):
     C = U.T @ Y
     C2 = np.einsum("jk,jk->j", C, C)
     n = K.shape[0]
-    rss = np.array([np.sum(C2 * (a / (e + a)) ** 2) for a in alphas])
-    df = np.array([np.sum(e / (e + a)) for a in alphas])
-    scores = gcv_scores(n, rss, df, Y.shape[1])
+    if selection == "loo":
+        U2 = U * U
+        scores = np.empty(alphas.size)
+        for i, a in enumerate(alphas):
+            h = U2 @ (e / (e + a))
+            R = U @ (C * (a / (e + a))[:, None])  # residual a (K + a I)^{-1} Y
+            R /= np.maximum(1.0 - h, 1e-12)[:, None]
+            scores[i] = np.sum(R * R) / (n * Y.shape[1])
+    else:
+        rss = np.array([np.sum(C2 * (a / (e + a)) ** 2) for a in alphas])
+        df = np.array([np.sum(e / (e + a)) for a in alphas])
+        scores = gcv_scores(n, rss, df, Y.shape[1])
     best = int(np.argmin(scores))
     return scores, best, U @ (C / (e + alphas[best])[:, None])
 

@@ -349,7 +349,7 @@ def cmd_fit(args) -> int:
     save_model(model, args.model, table, {
         "kernel": args.kernel, "sampler": args.sampler, "kernel_params": kernel_params, "seed": args.seed,
     })
-    note = f" (chosen by GCV from {len(args.alpha)})" if len(args.alpha) > 1 else ""
+    note = f" (chosen by leave-one-out CV from {len(args.alpha)})" if len(args.alpha) > 1 else ""
     print(
         f"fitted RandomFeatureRidge on {table.X.shape[0]} rows x {table.X.shape[1]} features "
         f"(kernel {args.kernel}, sampler {args.sampler}, m = {args.n_components}, alpha = {model.alpha_:g}{note}, "
@@ -505,7 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     f = _sub(sub, "fit", "fit a random-feature ridge regression to a data file and save it",
              "Fit levrf.RandomFeatureRidge to DATA and save it (with joblib) to --model.\n"
-             "With several --alpha values the one with the smallest GCV score is kept.",
+             "With several --alpha values the one with the smallest exact leave-one-out error is kept.",
              """\
              examples:
                levrf fit train.csv --target price --model model.joblib
@@ -523,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--n-components", type=_positive_int, default=500, metavar="M",
                    help="number of sampled weights m (default 500)")
     f.add_argument("--alpha", type=_positive_float, nargs="+", default=[1.0], metavar="A",
-                   help="ridge regularization; several values: choose by GCV (default 1.0)")
+                   help="ridge regularization; several values: choose by exact leave-one-out CV (default 1.0)")
     f.add_argument("--model", required=True, metavar="OUT", help="where to save the fitted model")
     _add_common(f)
     f.set_defaults(func=cmd_fit)
