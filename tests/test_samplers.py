@@ -267,3 +267,17 @@ def test_sampler_errors_are_clear():
     assert rf.sampler_info_["chosen"] == "approx-pool"
     with pytest.raises(ValueError, match="widen_weight"):
         RandomFeatures("gaussian", 5, sampler="exact-pool", sampler_params={"widen_weight": 1.0}).fit(X)
+
+
+@pytest.mark.parametrize("kernel, d, m0", [("gaussian", 2, 40), ("ntk", 6, 30)])
+def test_approx_leverage_small_n_route_equals_streaming_route(kernel, d, m0):
+    """With more pilot columns than rows the n x n route is taken; it must equal the
+    streaming D0 x D0 route (forced with a dask array) to rounding."""
+    da = pytest.importorskip("dask.array")
+    rng = np.random.default_rng(7)
+    k = get_kernel(kernel)
+    X = rng.standard_normal((50, d))
+    W, W0 = k.sample(100, d, 3), k.sample(m0, d, 1)
+    a, _ = levrf.approx_ridge_leverage(k, X, W, 0.5, W0=W0)
+    b, _ = levrf.approx_ridge_leverage(k, da.from_array(X, chunks=(17, d)), W, 0.5, W0=W0)
+    np.testing.assert_allclose(a, b, rtol=1e-9)

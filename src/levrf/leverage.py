@@ -237,29 +237,47 @@ def approx_ridge_leverage(
     def pilot(Xc):
         return kern.feature_matrix(Xc, W0, c0)
 
-    C = row_reduce(lambda Xc: (lambda Z: Z.T @ Z)(pilot(_finite(Xc.astype(np.float64)))), [X], batch_size)
-    S, R = linalg.eigh(C, check_finite=False)
-    S = np.clip(S, 0.0, None)
-    frac = S / (S + alpha)
-    s_pilot = float(frac.sum())
-    keep = frac >= rel_tol
-    Q = R[:, keep] / np.sqrt(S[keep] + alpha)  # (D0, r)
-    r = Q.shape[1]
+    n = X.shape[0]
     M = W.shape[0]
-    per = max(1, APPROX_BLOCK_ENTRIES // max(1, (r + 1) * d2))
     tau = np.empty(M)
     n_passes = 0
+    if not is_dask_array(X) and m0 * d2 >= n:
+        # more pilot columns than rows: the same T = Z0 R (S + lambda)^{-1/2} from the n x n
+        # Gram Z0 Z0^T = U S U^T, as T = U diag(sqrt(S / (S + lambda))) (no D0 x D0 eigenproblem)
+        Z0 = pilot(_finite(X))
+        S, U = linalg.eigh(Z0 @ Z0.T, check_finite=False)
+        del Z0
+        S = np.clip(S, 0.0, None)
+        frac = S / (S + alpha)
+        keep = frac >= rel_tol
+        T_all = U[:, keep] * np.sqrt(frac[keep])  # (n, r)
+        r = T_all.shape[1]
+    else:
+        C = row_reduce(lambda Xc: (lambda Z: Z.T @ Z)(pilot(_finite(Xc.astype(np.float64)))), [X], batch_size)
+        S, R = linalg.eigh(C, check_finite=False)
+        S = np.clip(S, 0.0, None)
+        frac = S / (S + alpha)
+        keep = frac >= rel_tol
+        Q = R[:, keep] / np.sqrt(S[keep] + alpha)  # (D0, r)
+        r = Q.shape[1]
+        T_all = None
+    s_pilot = float(frac.sum())
+    per = max(1, APPROX_BLOCK_ENTRIES // max(1, (r + 1) * d2))
     for s in range(0, M, per):
         Wc = W[s : s + per]
         mc = Wc.shape[0]
+        if T_all is not None:  # in memory, n small: one product per block of candidates
+            P = kern.feature_matrix(X, Wc) * np.sqrt(mc)  # (n, d2 * mc), unscaled phi
+            G, sq = T_all.T @ P, np.einsum("ij,ij->j", P, P)
+        else:
 
-        def stats(Xc, Wc=Wc, mc=mc):
-            Xc = Xc.astype(np.float64)
-            P = kern.feature_matrix(Xc, Wc) * np.sqrt(mc)  # (nc, d2 * mc), unscaled phi
-            T = pilot(Xc) @ Q  # (nc, r)
-            return T.T @ P, np.einsum("ij,ij->j", P, P)
+            def stats(Xc, Wc=Wc, mc=mc):
+                Xc = Xc.astype(np.float64)
+                P = kern.feature_matrix(Xc, Wc) * np.sqrt(mc)  # (nc, d2 * mc), unscaled phi
+                T = pilot(Xc) @ Q  # (nc, r)
+                return T.T @ P, np.einsum("ij,ij->j", P, P)
 
-        G, sq = row_reduce(stats, [X], batch_size)
+            G, sq = row_reduce(stats, [X], batch_size)
         n_passes += 1
         quad = np.einsum("kj,kj->j", G, G).reshape(d2, mc).sum(axis=0)
         normsq = sq.reshape(d2, mc).sum(axis=0)
