@@ -109,12 +109,14 @@ class RandomFeatures(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEsti
         return self._features(X)
 
     def _features(self, X):
-        n = X.shape[0]
-        Z = np.empty((n, self._n_features_out), dtype=X.dtype)
-        for s in range(0, n, TRANSFORM_BATCH):
-            Z[s : s + TRANSFORM_BATCH] = self.kernel_.feature_matrix(
-                X[s : s + TRANSFORM_BATCH], self.weights_, self.scales_
-            )
+        """Features in row blocks of ``TRANSFORM_BATCH``, computed ahead in threads (ufuncs release the GIL)."""
+        from ._solve import available_threads, iter_feature_blocks
+
+        Z = np.empty((X.shape[0], self._n_features_out), dtype=X.dtype)
+        for s, e, block in iter_feature_blocks(
+            self.kernel_, self.weights_, self.scales_, X, TRANSFORM_BATCH, available_threads()
+        ):
+            Z[s:e] = block
         return Z
 
     def __sklearn_tags__(self):
