@@ -463,7 +463,8 @@ def main():
     run_scale = not args.no_scale and (args.scale_only or not args.quick)
 
     os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, "samplers_quick.md" if args.quick else "samplers.md")
+    name = "samplers_scale" if args.scale_only else ("samplers_quick" if args.quick else "samplers")
+    path = os.path.join(RESULTS, name + ".md")
     lines = []
 
     def log(s=""):
