@@ -263,9 +263,19 @@ def approx_ridge_leverage(
         T_all = None
     s_pilot = float(frac.sum())
     per = max(1, APPROX_BLOCK_ENTRIES // max(1, (r + 1) * d2))
+    B_step = None
     for s in range(0, M, per):
         Wc = W[s : s + per]
         mc = Wc.shape[0]
+        if T_all is not None and kern.family == "step":  # MATH.md 5.5: tau = rowsum((S B) o S)
+            if B_step is None:
+                A = -(T_all @ T_all.T)
+                A.flat[:: n + 1] += 1.0
+                B_step = (A / alpha) * (X @ X.T)
+            S_act = (X @ Wc.T >= 0).astype(np.float64)  # (n, mc)
+            tau[s : s + mc] = np.clip(np.einsum("ij,ij->j", S_act, B_step @ S_act), 0.0, None)
+            n_passes += 1
+            continue
         if T_all is not None:  # in memory, n small: one product per block of candidates
             P = kern.feature_matrix(X, Wc) * np.sqrt(mc)  # (n, d2 * mc), unscaled phi
             G, sq = T_all.T @ P, np.einsum("ij,ij->j", P, P)

@@ -122,7 +122,7 @@ def approx_pool(
     rng,
     pool_size=None,
     m0=None,
-    n_stages=3,
+    n_stages=2,
     widen=2.0,
     widen_weight=0.5,
     batch_size=8192,
@@ -136,8 +136,10 @@ def approx_pool(
     Parameters
     ----------
     pool_size : int, default ``max(4 m, 2048)``
-    m0 : int, default ``max(256, m)`` capped so that ``m0 d2 <= 4096``
-    n_stages : int, default 3
+    m0 : int, default 256, capped so that ``m0 d2 <= 4096``
+        (measured: m0 = 256 with 2 stages matched or beat m0 = m with 3 stages in
+        spectral error on digits and diamonds, at a third of the cost)
+    n_stages : int, default 2
         Stage 1 uses a classical pilot; each later stage resamples its pilot
         from the previous stage's pool by SIR (a leverage-sampled pilot
         resolves ``K + lambda I`` far better at small lambda). One pass over X
@@ -148,7 +150,7 @@ def approx_pool(
     d2 = kernel.output_dim(X.shape[1])
     pool_size = max(4 * n_components, 2048) if pool_size is None else check_int(pool_size, "pool_size")
     if m0 is None:
-        m0 = int(min(max(256, n_components), max(16, 4096 // d2)))
+        m0 = int(min(256, max(16, 4096 // d2)))
     m0 = check_int(m0, "m0")
     n_stages = check_int(n_stages, "n_stages")
     W0, c0 = kernel.sample(m0, X.shape[1], rng), None
