@@ -269,7 +269,7 @@ def test_sampler_errors_are_clear():
         RandomFeatures("gaussian", 5, sampler="exact-pool", sampler_params={"widen_weight": 1.0}).fit(X)
 
 
-@pytest.mark.parametrize("kernel, d, m0", [("gaussian", 2, 40), ("ntk", 6, 30)])
+@pytest.mark.parametrize("kernel, d, m0", [("gaussian", 2, 40), ("ntk", 6, 30), ("arccos0", 3, 80)])
 def test_approx_leverage_small_n_route_equals_streaming_route(kernel, d, m0):
     """With more pilot columns than rows the n x n route is taken; it must equal the
     streaming D0 x D0 route (forced with a dask array) to rounding."""

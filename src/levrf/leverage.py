@@ -49,6 +49,25 @@ def statistical_dimension(K, alpha):
     return float(s[0]) if np.ndim(alpha) == 0 else s
 
 
+#: features that depend on w only through the activation pattern 1[X w >= 0] (MATH.md 5.5)
+ACTIVATION_FAMILIES = ("step", "sign")
+
+
+def activation_leverage(X: np.ndarray, W: np.ndarray, A: np.ndarray, family: str) -> np.ndarray:
+    """``tau = rowsum((S B) o S)`` of MATH.md 5.5, for step or sign features.
+
+    ``S = 1[W X^T >= 0]`` (M, n), ``A`` (n, n) the (approximate) ``(K + lambda I)^{-1}``,
+    ``B = A o X X^T`` for step (first-layer NTK) features and ``B = A`` for sign
+    (order-0 arc-cosine) features; one GEMM per chunk of candidates. Returns (M,).
+    """
+    B = A * (X @ X.T) if family == "step" else A
+    tau = np.empty(W.shape[0])
+    for s in range(0, W.shape[0], GRAM_CHUNK):
+        S = (W[s : s + GRAM_CHUNK] @ X.T >= 0).astype(np.float64)
+        tau[s : s + GRAM_CHUNK] = np.einsum("mi,mi->m", S @ B, S)
+    return tau
+
+
 def ridge_leverage(kernel, X, W, alpha, *, kernel_params: dict | None = None, K=None) -> np.ndarray:
     """Exact ridge leverage ``tau_lambda(w) = tr[Phi(w)^T (K + lambda I)^{-1} Phi(w)]`` (MATH.md 3).
 
@@ -87,13 +106,8 @@ def ridge_leverage(kernel, X, W, alpha, *, kernel_params: dict | None = None, K=
             raise ValueError(f"K has shape {K.shape} but X has {n} rows; pass the Gram of X.")
     L = _regularized_cholesky(K, alpha)
     tau = np.empty(W.shape[0])
-    if kern.family in ("step", "sign"):
-        A = linalg.cho_solve((L, True), np.eye(n), check_finite=False)
-        B = A * (X @ X.T) if kern.family == "step" else A
-        for s in range(0, W.shape[0], GRAM_CHUNK):
-            S = (W[s : s + GRAM_CHUNK] @ X.T >= 0).astype(np.float64)
-            tau[s : s + GRAM_CHUNK] = np.einsum("mi,mi->m", S @ B, S)
-        return tau
+    if kern.family in ACTIVATION_FAMILIES:
+        return activation_leverage(X, W, linalg.cho_solve((L, True), np.eye(n), check_finite=False), kern.family)
     chunk = max(1, GRAM_CHUNK // max(1, kern.output_dim(X.shape[1])))
     for s in range(0, W.shape[0], chunk):
         Wc = W[s : s + chunk]
@@ -239,59 +253,51 @@ def approx_ridge_leverage(
 
     n = X.shape[0]
     M = W.shape[0]
-    tau = np.empty(M)
-    n_passes = 0
-    if not is_dask_array(X) and m0 * d2 >= n:
+    small = not is_dask_array(X) and m0 * d2 >= n
+    if small:
         # more pilot columns than rows: the same T = Z0 R (S + lambda)^{-1/2} from the n x n
         # Gram Z0 Z0^T = U S U^T, as T = U diag(sqrt(S / (S + lambda))) (no D0 x D0 eigenproblem)
-        Z0 = pilot(_finite(X))
+        Z0 = pilot(X)  # X was checked finite above
         S, U = linalg.eigh(Z0 @ Z0.T, check_finite=False)
         del Z0
-        S = np.clip(S, 0.0, None)
-        frac = S / (S + alpha)
-        keep = frac >= rel_tol
-        T_all = U[:, keep] * np.sqrt(frac[keep])  # (n, r)
-        r = T_all.shape[1]
     else:
         C = row_reduce(lambda Xc: (lambda Z: Z.T @ Z)(pilot(_finite(Xc.astype(np.float64)))), [X], batch_size)
-        S, R = linalg.eigh(C, check_finite=False)
-        S = np.clip(S, 0.0, None)
-        frac = S / (S + alpha)
-        keep = frac >= rel_tol
-        Q = R[:, keep] / np.sqrt(S[keep] + alpha)  # (D0, r)
-        r = Q.shape[1]
-        T_all = None
+        S, U = linalg.eigh(C, check_finite=False)
+    S = np.clip(S, 0.0, None)
+    frac = S / (S + alpha)
+    keep = frac >= rel_tol
+    r = int(keep.sum())
     s_pilot = float(frac.sum())
-    per = max(1, APPROX_BLOCK_ENTRIES // max(1, (r + 1) * d2))
-    B_step = None
-    for s in range(0, M, per):
-        Wc = W[s : s + per]
-        mc = Wc.shape[0]
-        if T_all is not None and kern.family == "step":  # MATH.md 5.5: tau = rowsum((S B) o S)
-            if B_step is None:
-                A = -(T_all @ T_all.T)
-                A.flat[:: n + 1] += 1.0
-                B_step = (A / alpha) * (X @ X.T)
-            S_act = (X @ Wc.T >= 0).astype(np.float64)  # (n, mc)
-            tau[s : s + mc] = np.clip(np.einsum("ij,ij->j", S_act, B_step @ S_act), 0.0, None)
+    T_all = U[:, keep] * np.sqrt(frac[keep]) if small else None  # (n, r)
+    Q = None if small else U[:, keep] / np.sqrt(S[keep] + alpha)  # (D0, r)
+    n_passes = 0
+    if small and kern.family in ACTIVATION_FAMILIES:
+        A = -(T_all @ T_all.T)  # (I - T T^T) / lambda, the Woodbury inverse
+        A.flat[:: n + 1] += 1.0
+        tau = np.clip(activation_leverage(X, W, A / alpha, kern.family), 0.0, None)
+        n_passes = 1
+    else:
+        tau = np.empty(M)
+        per = max(1, APPROX_BLOCK_ENTRIES // max(1, (r + 1) * d2))
+        for s in range(0, M, per):
+            Wc = W[s : s + per]
+            mc = Wc.shape[0]
+            if small:  # in memory, n small: one product per block of candidates
+                P = kern.feature_matrix(X, Wc) * np.sqrt(mc)  # (n, d2 * mc), unscaled phi
+                G, sq = T_all.T @ P, np.einsum("ij,ij->j", P, P)
+            else:
+
+                def stats(Xc, Wc=Wc, mc=mc):
+                    Xc = Xc.astype(np.float64)
+                    P = kern.feature_matrix(Xc, Wc) * np.sqrt(mc)  # (nc, d2 * mc), unscaled phi
+                    T = pilot(Xc) @ Q  # (nc, r)
+                    return T.T @ P, np.einsum("ij,ij->j", P, P)
+
+                G, sq = row_reduce(stats, [X], batch_size)
             n_passes += 1
-            continue
-        if T_all is not None:  # in memory, n small: one product per block of candidates
-            P = kern.feature_matrix(X, Wc) * np.sqrt(mc)  # (n, d2 * mc), unscaled phi
-            G, sq = T_all.T @ P, np.einsum("ij,ij->j", P, P)
-        else:
-
-            def stats(Xc, Wc=Wc, mc=mc):
-                Xc = Xc.astype(np.float64)
-                P = kern.feature_matrix(Xc, Wc) * np.sqrt(mc)  # (nc, d2 * mc), unscaled phi
-                T = pilot(Xc) @ Q  # (nc, r)
-                return T.T @ P, np.einsum("ij,ij->j", P, P)
-
-            G, sq = row_reduce(stats, [X], batch_size)
-        n_passes += 1
-        quad = np.einsum("kj,kj->j", G, G).reshape(d2, mc).sum(axis=0)
-        normsq = sq.reshape(d2, mc).sum(axis=0)
-        tau[s : s + mc] = np.clip(normsq - quad, 0.0, None) / alpha
+            quad = np.einsum("kj,kj->j", G, G).reshape(d2, mc).sum(axis=0)
+            normsq = sq.reshape(d2, mc).sum(axis=0)
+            tau[s : s + mc] = np.clip(normsq - quad, 0.0, None) / alpha
     info = {"m0": m0, "rank": int(r), "s_lambda_pilot": s_pilot, "n_passes": n_passes + 1}
     if s_pilot > 0.5 * min(m0 * d2, X.shape[0]):
         info["warning"] = (
