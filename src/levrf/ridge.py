@@ -340,8 +340,9 @@ class RandomFeatureRidge(RegressorMixin, BaseEstimator):
         Y = y if y.ndim == 2 else y.reshape(-1, 1)
         batch = batch or int(np.clip(2**23 // D, 256, 8192))
 
-        gcv = None
+        scores = None
         if solver == "primal":
+            whole = 2**62 if dask else max(n, 1)  # one reducer call per dask block (it blocks rows itself)
             bar = self._progress_bar(n) if (self.progress and not dask) else None
             try:
                 reducer = _solve.NormalEquations(
@@ -349,8 +350,7 @@ class RandomFeatureRidge(RegressorMixin, BaseEstimator):
                     n_threads=1 if dask else _solve.available_threads(),
                     check_finite=dask, progress=bar,
                 )
-                # one reducer call per dask block (it blocks rows itself); numpy: one call
-                G, B, yy = row_reduce(reducer, [X, Y], batch_size=max(n, 1) if not dask else 2**62)
+                G, B, yy = row_reduce(reducer, [X, Y], batch_size=whole)
             finally:
                 if bar is not None:
                     bar.close()
@@ -358,11 +358,11 @@ class RandomFeatureRidge(RegressorMixin, BaseEstimator):
             if is_list:
                 sv, V, C = _solve.primal_eigen(G, B)
                 if self.alpha_selection == "gcv":
-                    gcv = _solve.primal_gcv(sv, C, yy, n, alphas)
+                    scores = _solve.primal_gcv(sv, C, yy, n, alphas)
                 else:  # exact leave-one-out: one more pass over the rows
                     loo = _solve.LeaveOneOut(rf.kernel_, W, scales, batch, sv, V, C, alphas)
-                    gcv = row_reduce(loo, [X, Y], batch_size=max(n, 1) if not dask else 2**62) / (n * Y.shape[1])
-                best = int(np.argmin(gcv))
+                    scores = row_reduce(loo, [X, Y], batch_size=whole) / (n * Y.shape[1])
+                best = int(np.argmin(scores))
                 beta = V @ (C / (sv + alphas[best])[:, None])
             else:
                 best = 0
@@ -373,7 +373,7 @@ class RandomFeatureRidge(RegressorMixin, BaseEstimator):
         else:
             K = _solve.dual_gram(rf.kernel_, X, W, scales)
             if is_list:
-                gcv, best, a = _solve.dual_path(K, Y, alphas, self.alpha_selection)
+                scores, best, a = _solve.dual_path(K, Y, alphas, self.alpha_selection)
             else:
                 best = 0
                 a = _solve.cholesky_solve(
@@ -388,7 +388,7 @@ class RandomFeatureRidge(RegressorMixin, BaseEstimator):
         self.alpha_ = float(alphas[best])
         if is_list:
             self.alphas_ = alphas
-            self.cv_scores_ = gcv
+            self.cv_scores_ = scores
         self.sampling_alpha_ = float(samp)
         self.lambda_m_ = float(lam_m)
         self.statistical_dimension_ = s_dim
