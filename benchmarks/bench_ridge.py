@@ -78,7 +78,6 @@ def throughput(quick: bool) -> str:
     red(X, y)
     t_reduce = time.perf_counter() - t0
 
-    sk_X = None
     t0 = time.perf_counter()
     rbf = RBFSampler(gamma=0.5 / bw**2, n_components=D, random_state=0)
     sk_X = rbf.fit_transform(X)
@@ -203,6 +202,12 @@ def accuracy(quick: bool) -> str:
 
     methods = ["levrf classical", "levrf leverage", "sklearn RBFSampler", "sklearn Nystroem"]
     table = {(r[0], r[1]): r for r in rows}
+
+    def by_m(cell):
+        """Markdown table: one row per m, one column per method, ``cell(row)`` in each."""
+        out = ["| m | " + " | ".join(methods) + " |", "|---:|" + "---:|" * len(methods)]
+        return out + [f"| {m} | " + " | ".join(cell(table[(k, m)]) for k in methods) + " |" for m in ms]
+
     lines = [
         f"# Accuracy per feature: diamonds ({len(X):,} rows, {X.shape[1]} columns: {', '.join(cols)}; target log price)",
         "",
@@ -211,23 +216,15 @@ def accuracy(quick: bool) -> str:
         "",
         "test RMSE (log price) by feature columns m:",
         "",
-        "| m | " + " | ".join(methods) + " |",
-        "|---:|" + "---:|" * len(methods),
-    ]
-    for m in ms:
-        lines.append(f"| {m} | " + " | ".join(f"{table[(k, m)][2]:.4f}" for k in methods) + " |")
-    lines += [
+        *by_m(lambda r: f"{r[2]:.4f}"),
         "",
         f"exact KRR on {n_ex:,} training rows (alpha {best:g}, chosen on a held-out fifth): RMSE {exact_rmse:.4f} "
         f"({t_exact:.1f} s); predicting the mean: {mean_only:.4f}",
         "",
         "fit wall time (s) and chosen alpha:",
         "",
-        "| m | " + " | ".join(methods) + " |",
-        "|---:|" + "---:|" * len(methods),
+        *by_m(lambda r: f"{r[4]:.2f} (a={r[3]:g})"),
     ]
-    for m in ms:
-        lines.append(f"| {m} | " + " | ".join(f"{table[(k, m)][4]:.2f} (a={table[(k, m)][3]:g})" for k in methods) + " |")
     try:
         import matplotlib
 
